@@ -41,6 +41,7 @@ struct RunResult {
   std::optional<double> tokens_per_second;  // generation speed, when the server reports timings
   int commits = 0;
   bool pushed = false;
+  bool pushed_build_passed = false;  // the build command passed in a checkout of the pushed branch
   BuildStats build;
   bool screenshot = false;
   int nudges = 0;
