@@ -33,6 +33,7 @@ class Tool {
 
 struct ToolConfig {
   Sandbox* sandbox = nullptr;
+  std::string home = "/home/agent";  // the agent's HOME inside: relative tool paths start here
   std::string cwd;                 // inside path where execute starts
   double command_seconds = 300;
   size_t output_cap = 32 * 1024;   // bytes of command output the model sees
