@@ -65,3 +65,53 @@ int free_port() {
 }
 
 }  // namespace showdown::test
+
+#include <signal.h>
+
+#include <chrono>
+#include <thread>
+
+namespace showdown::test {
+
+ScriptServerProcess::ScriptServerProcess(const std::string& binary,
+                                         const std::filesystem::path& script) {
+  int fds[2];
+  if (pipe(fds) != 0) throw std::runtime_error("pipe failed");
+  pid_ = fork();
+  if (pid_ == 0) {
+    dup2(fds[1], 1);
+    close(fds[0]);
+    close(fds[1]);
+    execl(binary.c_str(), binary.c_str(), "serve-script", "--port", "0", "--script",
+          script.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(fds[1]);
+  std::string line;
+  char c;
+  while (read(fds[0], &c, 1) == 1 && c != '\n') line += c;
+  close(fds[0]);
+  size_t colon = line.rfind(':');
+  if (line.find("listening") == std::string::npos || colon == std::string::npos)
+    throw std::runtime_error("serve-script did not start: " + line);
+  port_ = std::stoi(line.substr(colon + 1));
+}
+
+ScriptServerProcess::~ScriptServerProcess() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    int status;
+    waitpid(pid_, &status, 0);
+  }
+}
+
+std::string ScriptServerProcess::base_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
+
+void copy_fixture(const std::string& name, const std::filesystem::path& dest) {
+  std::filesystem::copy(std::filesystem::path(SHOWDOWN_SOURCE_DIR) / "tests" / "fixtures" / name,
+                        dest, std::filesystem::copy_options::recursive);
+}
+
+}  // namespace showdown::test

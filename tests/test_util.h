@@ -29,3 +29,23 @@ void write_file(const std::filesystem::path& path, const std::string& content);
 int free_port();
 
 }  // namespace showdown::test
+
+namespace showdown::test {
+
+/// `showdown serve-script` as a real subprocess on a free port; killed on destruction.
+class ScriptServerProcess {
+ public:
+  ScriptServerProcess(const std::string& binary, const std::filesystem::path& script);
+  ~ScriptServerProcess();
+  int port() const { return port_; }
+  std::string base_url() const;  // http://127.0.0.1:PORT
+
+ private:
+  int pid_ = -1;
+  int port_ = 0;
+};
+
+/// Copies a fixture folder (tests/fixtures/NAME) to `dest`.
+void copy_fixture(const std::string& name, const std::filesystem::path& dest);
+
+}  // namespace showdown::test

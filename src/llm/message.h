@@ -70,6 +70,14 @@ struct Request {
   int max_output_tokens = 4096;
 };
 
+/// One retried attempt, reported as it happens so it can be recorded.
+struct RetryNotice {
+  int attempt = 0;      // the attempt that failed, from 1
+  int http_status = 0;  // 0: connection-level failure
+  std::string reason;   // e.g. "HTTP 429", "connection reset", "stream truncated"
+  double wait_seconds = 0;
+};
+
 /// One model turn. `finish_reason` is normalised: "stop", "tool_calls", "length",
 /// "content_filter", or the server's own word when it is none of these.
 struct Response {
@@ -83,6 +91,7 @@ struct Response {
   std::string server_model;     // the model id the server answered with
   double latency_seconds = 0;   // request sent -> last byte
   int attempts = 1;             // 1 + retries
+  std::vector<RetryNotice> retries;  // the failed attempts before the one that answered
 };
 
 nlohmann::json to_json(const ToolCall& call);

@@ -70,16 +70,19 @@ class HttpProvider : public Provider {
     http.idle_timeout_seconds = options_.idle_timeout_seconds;
 
     int max_attempts = 1 + std::max(0, options_.max_retries);
+    std::vector<RetryNotice> retries;
     for (int attempt = 1;; ++attempt) {
       Attempt a = send(http, response);
       if (a.ok) {
         response->attempts = attempt;
+        response->retries = std::move(retries);
         response->latency_seconds = a.seconds;
         *failure = ProviderFailure{};
         return true;
       }
       if (a.retry_reason.empty()) {
         *failure = a.failure;
+        failure->retries = std::move(retries);
         return false;
       }
       if (attempt >= max_attempts || retry_forbidden(a.headers)) {
@@ -87,6 +90,7 @@ class HttpProvider : public Provider {
         failure->kind = FailureKind::infrastructure;
         failure->message = "gave up after " + std::to_string(attempt) +
                            (attempt == 1 ? " attempt: " : " attempts: ") + a.failure.message;
+        failure->retries = std::move(retries);
         return false;
       }
       RetryNotice notice;
@@ -95,6 +99,7 @@ class HttpProvider : public Provider {
       notice.reason = a.retry_reason;
       notice.wait_seconds = retry_wait_seconds(options_, attempt, a.headers);
       if (options_.on_retry) options_.on_retry(notice);
+      retries.push_back(notice);
       std::this_thread::sleep_for(std::chrono::duration<double>(notice.wait_seconds));
     }
   }

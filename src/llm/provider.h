@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "llm/message.h"
 
@@ -19,14 +20,7 @@ struct ProviderFailure {
   FailureKind kind = FailureKind::none;
   int http_status = 0;  // 0: no HTTP answer
   std::string message;  // one line, for a person
-};
-
-/// One retried attempt, reported as it happens so it can be recorded.
-struct RetryNotice {
-  int attempt = 0;      // the attempt that failed, from 1
-  int http_status = 0;  // 0: connection-level failure
-  std::string reason;   // e.g. "HTTP 429", "connection reset", "stream truncated"
-  double wait_seconds = 0;
+  std::vector<RetryNotice> retries;  // the attempts that failed before this one
 };
 
 struct ProviderOptions {

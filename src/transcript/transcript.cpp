@@ -99,6 +99,8 @@ std::vector<Message> conversation_from(const std::vector<Record>& records) {
       m.content = r.value("content", "");
       if (r.contains("tool_calls"))
         for (const auto& c : r["tool_calls"]) m.tool_calls.push_back(tool_call_from_json(c));
+      if (r.contains("rescued_tool_calls"))
+        for (const auto& c : r["rescued_tool_calls"]) m.tool_calls.push_back(tool_call_from_json(c));
       messages.push_back(std::move(m));
     } else if (type == "tool_result") {
       Message m;
