@@ -17,6 +17,11 @@ struct Subcommand {
 };
 
 const Subcommand kSubcommands[] = {
+    {"run", "run a showdown: every model on the task, blind, each on its own branch", run_command},
+    {"unseal", "verify the seal and reveal which model each run was", unseal_command},
+    {"report", "print a showdown's report from DIR/results.json (md, json, csv, html)", report_command},
+    {"analyze", "detectors over one transcript, JSON to stdout", analyze_command},
+    {"probe", "check in seconds that each model can make tool calls at all", probe_command},
     {"serve-script", "scripted OpenAI/Anthropic-compatible model server", serve_script_command},
 };
 

@@ -1,0 +1,209 @@
+// links: showdown_showdown
+// End to end: the real binary, serve-script, real git and the tiny task.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "test_util.h"
+
+namespace showdown::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+const std::string kBinary = SHOWDOWN_BINARY;
+
+std::string models_toml(const std::string& base_url, const std::vector<std::string>& names,
+                        const std::string& extra = "") {
+  std::string toml;
+  for (const auto& name : names)
+    toml += "[[model]]\nname = \"" + name + "\"\nprovider = \"openai\"\nbase_url = \"" +
+            base_url + "/v1\"\nmodel = \"" + name + "\"\nscripted = true\n\n";
+  return toml + extra;
+}
+
+json read_json(const fs::path& p) { return json::parse(read_file(p)); }
+
+/// run label -> model name, from an unsealed seal.json.
+std::map<std::string, std::string> mapping(const fs::path& out) {
+  std::map<std::string, std::string> m;
+  json all = read_json(out / "seal.json")["mapping"];
+  for (auto it = all.begin(); it != all.end(); ++it) m[it.key()] = it.value();
+  return m;
+}
+
+class ShowdownTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    copy_fixture("tiny", dir / "task");
+    server = std::make_unique<ScriptServerProcess>(
+        kBinary, fs::path(SHOWDOWN_SOURCE_DIR) / "tests/fixtures/tiny/scripts");
+  }
+  int showdown(const std::string& args, std::string* output = nullptr) {
+    return run_shell(kBinary + " " + args, output);
+  }
+  TempDir dir;
+  std::unique_ptr<ScriptServerProcess> server;
+};
+
+TEST_F(ShowdownTest, ScoresEachScriptedModelByWhatReachedTheRemote) {
+  write_file(dir / "models.toml",
+             models_toml(server->base_url(),
+                         {"tiny-complete", "tiny-partial", "tiny-failed", "tiny-text"}));
+  fs::path out = dir / "out";
+  std::string output;
+  ASSERT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
+                         (dir / "models.toml").string() + " --out " + out.string() + " --seed 7",
+                     &output),
+            0)
+      << output;
+
+  // Sealed: no model name anywhere under the output directory, nor on the terminal.
+  for (const char* name : {"tiny-complete", "tiny-partial", "tiny-failed", "tiny-text"}) {
+    std::string found;
+    EXPECT_NE(run_shell("grep -rl " + std::string(name) + " " + out.string(), &found), 0) << found;
+    EXPECT_EQ(output.find(name), std::string::npos) << output;
+  }
+  json sealed = read_json(out / "results.json");
+  ASSERT_EQ(sealed["runs"].size(), 4u);
+  for (const auto& run : sealed["runs"]) EXPECT_TRUE(run["model"].is_null());
+
+  ASSERT_EQ(showdown("unseal " + out.string(), &output), 0) << output;
+  auto labels = mapping(out);
+  json results = read_json(out / "results.json");
+  std::map<std::string, json> by_model;
+  for (const auto& run : results["runs"]) {
+    EXPECT_EQ(run["model"], labels[run["run"]]);
+    by_model[run["model"]] = run;
+  }
+  EXPECT_EQ(by_model["tiny-complete"]["outcome"], "complete");
+  EXPECT_EQ(by_model["tiny-complete"]["commits"], 2);
+  EXPECT_EQ(by_model["tiny-complete"]["tool_calls"], 6);
+  EXPECT_EQ(by_model["tiny-complete"]["total_tokens"], 8400 + 147);
+  EXPECT_EQ(by_model["tiny-complete"]["build"]["first_pass_attempt"], 1);
+  EXPECT_EQ(by_model["tiny-partial"]["outcome"], "partial");
+  EXPECT_EQ(by_model["tiny-partial"]["commits"], 1);
+  EXPECT_EQ(by_model["tiny-partial"]["build"]["attempts"], 2);
+  EXPECT_EQ(by_model["tiny-failed"]["outcome"], "failed");
+  EXPECT_EQ(by_model["tiny-failed"]["pushed"], false);
+  EXPECT_EQ(by_model["tiny-text"]["outcome"], "total_failure");
+  EXPECT_EQ(by_model["tiny-text"]["tool_calls"], 0);
+
+  // Each run pushed to its own origin, on its own branch, from the same base.
+  for (const auto& [label, name] : labels) {
+    std::string branches;
+    run_shell("git -C " + (out / "runs" / label / "origin.git").string() + " branch", &branches);
+    EXPECT_EQ(branches.find("run-") == std::string::npos ||
+                  branches.find(label) != std::string::npos,
+              true)
+        << branches;
+  }
+  std::string report = read_file(out / "report.md");
+  EXPECT_NE(report.find("tiny-complete"), std::string::npos);
+}
+
+TEST_F(ShowdownTest, UnsealRefusesATamperedSeal) {
+  write_file(dir / "models.toml", models_toml(server->base_url(), {"tiny-complete", "tiny-text"}));
+  fs::path out = dir / "out";
+  std::string output;
+  ASSERT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
+                         (dir / "models.toml").string() + " --out " + out.string(),
+                     &output),
+            0)
+      << output;
+  json seal = read_json(out / "seal.json");
+  std::string sha = seal["sha256"];
+  sha[0] = sha[0] == 'a' ? 'b' : 'a';
+  seal["sha256"] = sha;
+  write_file(out / "seal.json", seal.dump());
+  EXPECT_EQ(showdown("unseal " + out.string(), &output), 2) << output;
+  EXPECT_TRUE(read_json(out / "results.json")["runs"][0]["model"].is_null());
+}
+
+TEST_F(ShowdownTest, ManagedServerThatExitsAtStartIsAnInfrastructureError) {
+  write_file(dir / "models.toml",
+             models_toml(server->base_url(), {"tiny-complete"},
+                         "[[model]]\nname = \"crashes\"\nprovider = \"openai\"\n"
+                         "base_url = \"http://127.0.0.1:9/v1\"\n"
+                         "[model.server]\ncommand = [\"sh\", \"-c\", \"exit 3\"]\n"
+                         "ready = \"http://127.0.0.1:9/health\"\nready_timeout_s = 5\n"));
+  fs::path out = dir / "out";
+  std::string output;
+  EXPECT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
+                         (dir / "models.toml").string() + " --out " + out.string(),
+                     &output),
+            1)
+      << output;
+  EXPECT_NE(output.find("infrastructure"), std::string::npos) << output;
+  json results = read_json(out / "results.json");
+  int infra = 0, complete = 0;
+  for (const auto& run : results["runs"]) {
+    infra += run["outcome"] == "infra_error";
+    complete += run["outcome"] == "complete";
+  }
+  EXPECT_EQ(infra, 1);
+  EXPECT_EQ(complete, 1);
+}
+
+TEST_F(ShowdownTest, ResumeAfterKillGivesTheSameResults) {
+  // A slow copy of the complete script, so the kill lands mid-run.
+  json script = json::parse(read_file(fs::path(SHOWDOWN_SOURCE_DIR) /
+                                      "tests/fixtures/tiny/scripts/complete.json"));
+  script["model"] = "tiny-slow";
+  for (auto& turn : script["turns"]) turn["delay_ms"] = 250;
+  fs::create_directories(dir / "scripts");
+  write_file(dir / "scripts/slow.json", script.dump());
+  ScriptServerProcess slow(kBinary, dir / "scripts/slow.json");
+  write_file(dir / "models.toml", models_toml(slow.base_url(), {"tiny-slow"}));
+
+  auto run_args = [&](const fs::path& out) {
+    return "run --task " + (dir / "task").string() + " --models " +
+           (dir / "models.toml").string() + " --out " + out.string() + " --seed 3";
+  };
+  std::string output;
+  ASSERT_EQ(showdown(run_args(dir / "whole"), &output), 0) << output;
+
+  pid_t pid = fork();
+  if (pid == 0) {
+    std::string args = run_args(dir / "killed");
+    execl("/bin/sh", "sh", "-c", (kBinary + " " + args + " >/dev/null 2>&1").c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  fs::path transcript = dir / "killed/runs/run-1/transcript.jsonl";
+  for (int i = 0; i < 200; ++i) {
+    std::string text = fs::exists(transcript) ? read_file(transcript) : "";
+    size_t calls = 0;
+    for (size_t p = 0; (p = text.find("\"type\":\"tool_call\"", p)) != std::string::npos; ++p) ++calls;
+    if (calls >= 3) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  run_shell("pkill -9 -f 'showdown run .*killed'");
+  kill(pid, SIGKILL);
+  int status;
+  waitpid(pid, &status, 0);
+  ASSERT_FALSE(fs::exists(dir / "killed/results.json"));
+
+  ASSERT_EQ(showdown("run --resume " + (dir / "killed").string(), &output), 0) << output;
+  json a = read_json(dir / "whole/results.json")["runs"][0];
+  json b = read_json(dir / "killed/results.json")["runs"][0];
+  for (auto* j : {&a, &b}) j->erase("wall_seconds");
+  EXPECT_EQ(a, b);
+  // No step lost or sent twice: each tool call index appears once.
+  std::string text = read_file(transcript);
+  for (int i = 1; i <= 6; ++i)
+    EXPECT_NE(text.find("\"index\":" + std::to_string(i) + ","), std::string::npos);
+  EXPECT_EQ(text.find("\"index\":7,"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace showdown::test
