@@ -136,6 +136,7 @@ bool Agent::execute_calls(const std::vector<ToolCall>& calls, bool rescued, Agen
       result["exit_code"] = out.exit_code;
       result["timed_out"] = out.timed_out;
       result["output_bytes"] = out.output_bytes;
+      result["process_seconds"] = std::round(out.process_seconds * 10000) / 10000;
     }
     if (!out.extra.is_null()) result["extra"] = out.extra;
     record(std::move(result));

@@ -80,6 +80,7 @@ class ExecuteTool : public Tool {
     outcome.exit_code = result.exit_code;
     outcome.timed_out = result.timed_out;
     outcome.output_bytes = result.output_bytes;
+    outcome.process_seconds = result.seconds;
     return outcome;
   }
 

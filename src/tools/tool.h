@@ -20,6 +20,7 @@ struct ToolOutcome {
   bool timed_out = false;   // execute only
   int64_t output_bytes = 0; // execute only: before capping
   double seconds = 0;       // wall time of the call
+  double process_seconds = 0;  // execute only: the command's lifetime inside the sandbox
   nlohmann::json extra;     // tool-specific facts for the transcript (e.g. MCP images saved)
   bool infrastructure_failure = false;  // the sandbox or an MCP server died
 };
