@@ -205,5 +205,52 @@ TEST_F(ShowdownTest, ResumeAfterKillGivesTheSameResults) {
   EXPECT_EQ(text.find("\"index\":7,"), std::string::npos);
 }
 
+TEST_F(ShowdownTest, ParallelRunsGiveTheSameResultsAsSequential) {
+  write_file(dir / "models.toml",
+             models_toml(server->base_url(),
+                         {"tiny-complete", "tiny-partial", "tiny-failed", "tiny-text"}));
+  auto run_args = [&](const fs::path& out, const std::string& extra) {
+    return "run --task " + (dir / "task").string() + " --models " +
+           (dir / "models.toml").string() + " --out " + out.string() + " --seed 11 " + extra;
+  };
+  std::string output;
+  ASSERT_EQ(showdown(run_args(dir / "one", ""), &output), 0) << output;
+  ASSERT_EQ(showdown(run_args(dir / "four", "--parallel 4"), &output), 0) << output;
+  json a = read_json(dir / "one/results.json")["runs"];
+  json b = read_json(dir / "four/results.json")["runs"];
+  ASSERT_EQ(a.size(), 4u);
+  for (auto* runs : {&a, &b})
+    for (auto& run : *runs) run.erase("wall_seconds");
+  EXPECT_EQ(a, b);
+}
+
+TEST_F(ShowdownTest, TrialsGiveRatesWithIntervalsPerModel) {
+  write_file(dir / "models.toml", models_toml(server->base_url(), {"tiny-complete", "tiny-text"}));
+  fs::path out = dir / "out";
+  std::string output;
+  ASSERT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
+                         (dir / "models.toml").string() + " --out " + out.string() +
+                         " --trials 3 --parallel 2",
+                     &output),
+            0)
+      << output;
+  json results = read_json(out / "results.json");
+  ASSERT_EQ(results["runs"].size(), 6u);
+  ASSERT_EQ(showdown("unseal " + out.string(), &output), 0) << output;
+  std::map<std::string, int> complete, trials;
+  json unsealed = read_json(out / "results.json");
+  for (const auto& run : unsealed["runs"]) {
+    const std::string model = run["model"].get<std::string>();
+    trials[model] += 1;
+    complete[model] += run["outcome"] == "complete";
+  }
+  EXPECT_EQ(trials["tiny-complete"], 3);
+  EXPECT_EQ(complete["tiny-complete"], 3);
+  EXPECT_EQ(complete["tiny-text"], 0);
+  std::string report = read_file(out / "report.md");
+  EXPECT_NE(report.find("3/3"), std::string::npos) << report;
+  EXPECT_NE(report.find("0/3"), std::string::npos) << report;
+}
+
 }  // namespace
 }  // namespace showdown::test
