@@ -1,40 +1,18 @@
 #include "result/metrics.h"
 
 #include <map>
-#include <regex>
-#include <sstream>
+
+#include "detect/command.h"
 
 namespace showdown {
 
-namespace {
-
-std::string squeeze(const std::string& s) {
-  std::string out;
-  bool space = false;
-  for (char c : s) {
-    if (c == ' ' || c == '\t' || c == '\n') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out += ' ';
-    space = false;
-    out += c;
-  }
-  return out;
-}
-
-}  // namespace
-
 bool runs_build(const std::string& command, const std::string& build) {
-  if (build.empty()) return false;
-  return squeeze(command).find(squeeze(build)) != std::string::npos;
+  return !build.empty() && command_runs_build(command, build);
 }
 
 bool build_passed(const Record& r) {
-  if (r.value("exit_code", -1) != 0 || r.value("timed_out", false)) return false;
-  static const std::regex failure(
-      R"((npm ERR!|npm error|ELIFECYCLE|error TS\d+|Module not found|Failed to compile|Build failed|Build error|[Ee]rror: Command failed|\berror\[E\d+\]|make: \*\*\*|FAILED))");
-  return !std::regex_search(r.value("output", ""), failure);
+  return r.value("exit_code", -1) == 0 && !r.value("timed_out", false) &&
+         !output_shows_failure(r.value("output", ""));
 }
 
 void apply_transcript_metrics(const std::vector<Record>& records, const std::string& build,

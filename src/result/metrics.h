@@ -11,7 +11,7 @@
 namespace showdown {
 
 /// True when an execute command runs the task's build command (`npm run build`
-/// inside `cd repo && npm run build 2>&1 | tail`). Whitespace is normalised.
+/// inside `cd repo && npm run build 2>&1 | tail`), as the detectors judge it.
 bool runs_build(const std::string& command, const std::string& build);
 
 /// Whether a build attempt passed: it exited 0 and its output shows no failure.

@@ -167,11 +167,9 @@ RunResult execute_run(const ShowdownContext& ctx, const RunPlan& plan) {
   config.limits.minutes = task.limits.minutes;
   config.max_output_tokens = static_cast<int>(model.max_output_tokens);
   if (model.rescue_text_tool_calls) {
-    std::vector<std::string> names;
-    for (const auto& s : tools->specs()) names.push_back(s.name);
-    config.rescue = [names](const std::string& text) {
+    config.rescue = [specs = tools->specs()](const std::string& text) {
       std::vector<ToolCall> calls;
-      for (const auto& t : parse_text_tool_calls(text, names)) {
+      for (const auto& t : parse_text_tool_calls(text, specs)) {
         ToolCall call;
         call.name = t.name;
         call.arguments = t.arguments;
