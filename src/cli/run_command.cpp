@@ -22,6 +22,8 @@ int run_command(int argc, char** argv) {
   app.add_option("--resume", resume, "continue the showdown in this directory");
   app.add_option("--parallel", options.parallel, "runs at once (never two managed servers)")
       ->check(CLI::PositiveNumber);
+  app.add_flag("--probe-first", options.probe_first,
+               "probe each model first and skip those that cannot make tool calls");
   app.add_flag("--interactive", options.interactive,
                "read nudges typed as 'run-N: message' on stdin");
   try {

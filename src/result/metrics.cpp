@@ -33,7 +33,7 @@ void apply_transcript_metrics(const std::vector<Record>& records, const std::str
         predicted_n += r["timings"].value("predicted_n", int64_t{0});
       }
     } else if (type == "tool_call") {
-      if (!r.value("rescued", false)) ++run->tool_calls;
+      ++run->tool_calls;
       if (r.value("name", "") == "execute" && r["arguments"].is_object())
         commands[r.value("id", "")] = r["arguments"].value("command", "");
     } else if (type == "tool_result" || type == "message") {

@@ -26,13 +26,14 @@ struct RequirementResult {
 };
 
 /// outcome: complete | partial | failed | total_failure | infra_error (the run
-/// could not be carried out; not the model's result).
+/// could not be carried out; not the model's result) | skipped (the model failed
+/// `--probe-first`; `error` says why).
 struct RunResult {
   std::string run;                   // "run-3"
   std::optional<std::string> model;  // null until unsealed
   int trial = 1;
   bool scripted = false;             // driven by serve-script, not a model
-  int tool_calls = 0;
+  int tool_calls = 0;  // executed calls (rescued text calls included, when a model allows it)
   int messages = 0;
   int64_t prompt_tokens = 0;
   int64_t completion_tokens = 0;

@@ -1,10 +1,14 @@
 #include "showdown/run.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "agent/agent.h"
 #include "detect/text_tool_calls.h"
 #include "llm/provider.h"
+#include "mcp/client.h"
+#include "mcp/launch.h"
+#include "mcp/mcp_tool.h"
 #include "result/metrics.h"
 #include "sandbox/sandbox.h"
 #include "showdown/requirements.h"
@@ -133,6 +137,18 @@ RunResult execute_run(const ShowdownContext& ctx, const RunPlan& plan) {
 
   const std::string repo_inside = repo_dir_inside(task, ws);
   auto tools = make_toolbox(task, sandbox.get(), task.cwd == "repo" ? repo_inside : ws.home_inside);
+  std::vector<std::shared_ptr<McpClient>> mcp_clients;
+  for (const auto& server : task.mcp_servers) {
+    McpRunPlace place{task.dir, ws.home, ws.home / task.name, sandbox->pid(), dir};
+    auto client = McpClient::start(task_mcp_launch(server, place), &err);
+    if (!client) return infra_result(plan, "MCP server " + server.name + ": " + err);
+    mcp_clients.push_back(client);
+    for (auto& tool : make_mcp_tools(client, dir / "mcp", &err)) {
+      const auto& hidden = server.hide;
+      if (std::find(hidden.begin(), hidden.end(), tool->spec().name) == hidden.end())
+        tools->add(std::move(tool));
+    }
+  }
 
   const ModelConfig& model = *plan.model;
   ProviderOptions options;
@@ -184,6 +200,7 @@ RunResult execute_run(const ShowdownContext& ctx, const RunPlan& plan) {
   Agent agent(std::move(config), &provider, tools.get(), &protocol, &transcript);
   AgentExit exit = resuming ? agent.resume(records) : agent.run();
   transcript.close();
+  for (auto& client : mcp_clients) client->shutdown();
   sandbox->shutdown();
   if (ctx.on_protocol) ctx.on_protocol(plan.label, nullptr);
   if (exit.reason == "infra_error") return infra_result(plan, exit.error);

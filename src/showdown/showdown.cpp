@@ -11,6 +11,7 @@
 #include <mutex>
 #include <thread>
 
+#include "probe/probe.h"
 #include "report/reporter.h"
 #include "seal/seal.h"
 #include "showdown/live_view.h"
@@ -243,6 +244,30 @@ int run_showdown(const ShowdownOptions& o, std::string* err) {
     }).detach();
   }
 
+  // --probe-first: a model that cannot make tool calls at all is not run; its
+  // runs are recorded as skipped, with why, under their labels only.
+  std::map<std::string, std::string> probe_failures;
+  if (options.probe_first) {
+    for (const auto& g : groups) {
+      const ModelConfig* m = g.model;
+      if (probe_failures.count(m->name)) continue;
+      ManagedServer server;
+      std::string why;
+      if (m->server) {
+        ServerSpec spec{m->server->command, m->server->ready, m->server->ready_timeout_s,
+                        m->server->env};
+        if (!server.start(spec, out / ".seal" / ("probe-" + g.runs.front().label + ".log"), &why))
+          continue;  // the run itself will record the server failure
+      }
+      if (!probe_passes(*m, &why)) {
+        for (const auto& secret : {m->name, m->model})
+          for (size_t pos; !secret.empty() && (pos = why.find(secret)) != std::string::npos;)
+            why.replace(pos, secret.size(), "[sealed]");
+        probe_failures[m->name] = why;
+      }
+    }
+  }
+
   std::mutex server_mutex;  // one managed server at a time
   std::atomic<size_t> next{0};
   std::atomic<int> infra_errors{0};
@@ -252,6 +277,20 @@ int run_showdown(const ShowdownOptions& o, std::string* err) {
       RunResult done;
       if (load_run_result(ctx, plan.label, &done) && done.outcome != "infra_error") {
         view.note(plan.label + ": already finished (" + done.outcome + ")");
+        continue;
+      }
+      auto failed_probe = probe_failures.find(g.model->name);
+      if (failed_probe != probe_failures.end()) {
+        RunResult skipped;
+        skipped.run = plan.label;
+        skipped.trial = plan.trial;
+        skipped.scripted = plan.model->scripted;
+        skipped.outcome = skipped.end_reason = "skipped";
+        skipped.error = "failed the probe: " + failed_probe->second;
+        std::error_code mk;
+        fs::create_directories(run_dir(ctx, plan.label), mk);
+        std::ofstream(run_dir(ctx, plan.label) / "result.json") << to_json(skipped).dump(2) << "\n";
+        view.note(plan.label + ": skipped, " + skipped.error);
         continue;
       }
       todo.push_back(plan);
@@ -380,7 +419,7 @@ bool write_results(const fs::path& out, std::string* err) {
   std::ofstream md(out / "report.md");
   if (!write_report(result, "md", md, err)) return false;
   std::ofstream html(out / "report.html");
-  if (!write_report(result, "html", html, err)) return false;
+  if (!write_report(result, "html", html, err, &transcripts)) return false;
   return write_store(out / "showdown.db", result, transcripts, err);
 }
 

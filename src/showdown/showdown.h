@@ -21,6 +21,7 @@ struct ShowdownOptions {
   bool resume = false;                   // out names an existing showdown
   int parallel = 1;
   bool interactive = false;              // read nudges typed on stdin
+  bool probe_first = false;              // skip models that fail `showdown probe`
   std::filesystem::path init_binary;     // the showdown binary
   std::ostream* progress = nullptr;      // live view and progress lines
 };

@@ -87,6 +87,7 @@ void read_mcp_servers(TomlFields* root, TomlErrors* errors, Task* task) {
     fields.string_array("command", &server.command, true);
     fields.string_table("env", &server.env);
     fields.choice("cwd", &server.cwd, {"home", "repo"});
+    fields.string_array("hide", &server.hide);
     fields.finish();
     if (!errors->ok()) return;
     if (!names.insert(server.name).second) {

@@ -38,6 +38,9 @@ struct McpServerConfig {
   std::vector<std::string> command;
   std::map<std::string, std::string> env;
   std::string cwd = "home";  // "home" | "repo"
+  /// Tools of the server not offered to the model (e.g. Playwright's
+  /// browser_run_code_unsafe, which runs code outside the sandbox).
+  std::vector<std::string> hide;
 };
 
 struct Task {
