@@ -21,6 +21,7 @@ const Subcommand kSubcommands[] = {
     {"unseal", "verify the seal and reveal which model each run was", unseal_command},
     {"report", "print a showdown's report from DIR/results.json (md, json, csv, html)", report_command},
     {"analyze", "detectors over one transcript, JSON to stdout", analyze_command},
+    {"demo", "the study re-enacted by six scripted stand-ins: no GPU, no API key", demo_command},
     {"probe", "check in seconds that each model can make tool calls at all", probe_command},
     {"serve-script", "scripted OpenAI/Anthropic-compatible model server", serve_script_command},
 };

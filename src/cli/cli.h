@@ -14,5 +14,6 @@ int unseal_command(int argc, char** argv);
 int report_command(int argc, char** argv);
 int probe_command(int argc, char** argv);
 int analyze_command(int argc, char** argv);
+int demo_command(int argc, char** argv);
 
 }  // namespace showdown
