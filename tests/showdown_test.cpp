@@ -252,5 +252,30 @@ TEST_F(ShowdownTest, TrialsGiveRatesWithIntervalsPerModel) {
   EXPECT_NE(report.find("0/3"), std::string::npos) << report;
 }
 
+TEST_F(ShowdownTest, ProbeFirstSkipsAModelThatCannotMakeToolCalls) {
+  ScriptServerProcess probes(kBinary, fs::path(SHOWDOWN_SOURCE_DIR) / "tests/fixtures/probe");
+  write_file(dir / "models.toml", models_toml(probes.base_url(), {"capable", "text-calls"}));
+  fs::path out = dir / "out";
+  std::string output;
+  ASSERT_EQ(showdown("run --probe-first --task " + (dir / "task").string() + " --models " +
+                         (dir / "models.toml").string() + " --out " + out.string(),
+                     &output),
+            0)
+      << output;
+  EXPECT_EQ(output.find("text-calls"), std::string::npos) << output;
+  ASSERT_EQ(showdown("unseal " + out.string(), &output), 0) << output;
+  json results = read_json(out / "results.json");
+  for (const auto& run : results["runs"]) {
+    if (run["model"] == "text-calls") {
+      EXPECT_EQ(run["outcome"], "skipped");
+      EXPECT_NE(run["error"].get<std::string>().find("written as text"), std::string::npos)
+          << run["error"];
+      EXPECT_FALSE(fs::exists(out / "runs" / run["run"].get<std::string>() / "transcript.jsonl"));
+    } else {
+      EXPECT_NE(run["outcome"], "skipped");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace showdown::test
