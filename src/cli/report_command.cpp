@@ -10,6 +10,7 @@
 
 #include "report/reporter.h"
 #include "result/result.h"
+#include "transcript/transcript.h"
 
 namespace showdown {
 
@@ -41,6 +42,19 @@ bool load_results(const std::filesystem::path& path, ShowdownResult* result, std
   return true;
 }
 
+// Each run's transcript, for the HTML report's timelines and viewer. A run whose
+// transcript is missing or unreadable is shown without them, as in write_results.
+Transcripts load_transcripts(const std::filesystem::path& dir, const ShowdownResult& result) {
+  Transcripts transcripts;
+  for (const auto& run : result.runs) {
+    std::vector<Record> records;
+    std::string err, warning;
+    if (read_transcript(dir / "runs" / run.run / "transcript.jsonl", &records, &err, &warning))
+      transcripts[run.run] = std::move(records);
+  }
+  return transcripts;
+}
+
 }  // namespace
 
 int report_command(int argc, char** argv) {
@@ -62,8 +76,11 @@ int report_command(int argc, char** argv) {
     fprintf(stderr, "showdown report: %s\n", err.c_str());
     return 2;
   }
+  Transcripts transcripts;
+  if (format == "html") transcripts = load_transcripts(dir, result);
+  const Transcripts* shown = format == "html" ? &transcripts : nullptr;
   if (output.empty()) {
-    if (!write_report(result, format, std::cout, &err)) {
+    if (!write_report(result, format, std::cout, &err, shown)) {
       fprintf(stderr, "showdown report: %s\n", err.c_str());
       return 1;
     }
@@ -75,7 +92,7 @@ int report_command(int argc, char** argv) {
     fprintf(stderr, "showdown report: %s: cannot open for writing\n", output.c_str());
     return 2;
   }
-  if (!write_report(result, format, out, &err) || !out.flush()) {
+  if (!write_report(result, format, out, &err, shown) || !out.flush()) {
     fprintf(stderr, "showdown report: %s: %s\n", output.c_str(),
             err.empty() ? "write failed" : err.c_str());
     return 1;

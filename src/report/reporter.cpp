@@ -16,13 +16,16 @@ std::unique_ptr<Reporter> make_reporter(const std::string& format) {
 }
 
 bool write_report(const ShowdownResult& result, const std::string& format, std::ostream& out,
-                  std::string* err) {
+                  std::string* err, const Transcripts* transcripts) {
   std::unique_ptr<Reporter> reporter = make_reporter(format);
   if (!reporter) {
     *err = "unknown report format '" + format + "' (expected md, json, csv or html)";
     return false;
   }
-  reporter->write(result, out);
+  if (transcripts)
+    reporter->write_with_transcripts(result, *transcripts, out);
+  else
+    reporter->write(result, out);
   if (!out) {
     *err = "could not write the " + format + " report";
     return false;
