@@ -154,6 +154,32 @@ TEST_F(ShowdownTest, ManagedServerThatExitsAtStartIsAnInfrastructureError) {
   EXPECT_EQ(complete, 1);
 }
 
+TEST_F(ShowdownTest, ManagedServerLogsStaySealedUntilUnseal) {
+  int port = free_port();
+  std::string script = (fs::path(SHOWDOWN_SOURCE_DIR) / "tests/fixtures/tiny/scripts").string();
+  std::string url = "http://127.0.0.1:" + std::to_string(port);
+  write_file(dir / "models.toml",
+             "[[model]]\nname = \"tiny-complete\"\nprovider = \"openai\"\nbase_url = \"" + url +
+                 "/v1\"\nmodel = \"tiny-complete\"\n[model.server]\ncommand = [\"sh\", \"-c\", "
+                 "\"echo loading tiny-complete; exec " + kBinary + " serve-script --port " +
+                 std::to_string(port) + " --script " + script + "\"]\nready = \"" + url +
+                 "/health\"\nready_timeout_s = 20\n");
+  fs::path out = dir / "out";
+  std::string output;
+  ASSERT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
+                         (dir / "models.toml").string() + " --out " + out.string(),
+                     &output),
+            0)
+      << output;
+  std::string found;
+  EXPECT_NE(run_shell("grep -rl tiny-complete " + out.string(), &found), 0) << found;
+  EXPECT_EQ(read_json(out / "results.json")["runs"][0]["outcome"], "complete");
+  // The server was stopped after its runs.
+  EXPECT_NE(run_shell("curl -sf " + url + "/health"), 0);
+  ASSERT_EQ(showdown("unseal " + out.string(), &output), 0) << output;
+  EXPECT_NE(read_file(out / "runs/run-1/server.log").find("loading tiny-complete"), std::string::npos);
+}
+
 TEST_F(ShowdownTest, ResumeAfterKillGivesTheSameResults) {
   // A slow copy of the complete script, so the kill lands mid-run.
   json script = json::parse(read_file(fs::path(SHOWDOWN_SOURCE_DIR) /

@@ -80,6 +80,15 @@ void keep_sealed_log(const fs::path& log, uintmax_t from, const fs::path& dest) 
   std::ofstream(dest, std::ios::binary) << encoded;
 }
 
+/// A model server's output names its model, so it is written outside the
+/// output directory while the showdown runs (and sliced per run into .seal/).
+fs::path scratch_log(const std::string& what) {
+  std::string pattern = (fs::temp_directory_path() / ("showdown-" + what + "-XXXXXX")).string();
+  int fd = mkstemp(pattern.data());
+  if (fd >= 0) close(fd);
+  return pattern;
+}
+
 /// Runs that must go one after another: all runs of a model whose server the
 /// showdown manages (one server at a time), or a single run.
 struct Group {
@@ -256,8 +265,11 @@ int run_showdown(const ShowdownOptions& o, std::string* err) {
       if (m->server) {
         ServerSpec spec{m->server->command, m->server->ready, m->server->ready_timeout_s,
                         m->server->env};
-        if (!server.start(spec, out / ".seal" / ("probe-" + g.runs.front().label + ".log"), &why))
-          continue;  // the run itself will record the server failure
+        fs::path log = scratch_log("probe");
+        bool started = server.start(spec, log, &why);
+        std::error_code rm;
+        fs::remove(log, rm);
+        if (!started) continue;  // the run itself will record the server failure
       }
       if (!probe_passes(*m, &why)) {
         for (const auto& secret : {m->name, m->model})
@@ -298,7 +310,7 @@ int run_showdown(const ShowdownOptions& o, std::string* err) {
     if (todo.empty()) return;
     std::unique_lock<std::mutex> lock(server_mutex, std::defer_lock);
     ManagedServer server;
-    fs::path server_log = out / ".seal" / ("server-" + todo.front().label + ".log");
+    fs::path server_log = scratch_log("server");
     std::string server_error;
     if (g.model->server) {
       lock.lock();
@@ -308,10 +320,10 @@ int run_showdown(const ShowdownOptions& o, std::string* err) {
       if (!server.start(spec, server_log, &server_error))
         server_error = "model server failed to start: " + server_error;
     }
+    uintmax_t log_from = 0;  // each run's slice of the log starts where the last ended
     for (const auto& plan : todo) {
       RunResult result;
       std::error_code size_ec;
-      uintmax_t log_from = g.model->server ? fs::file_size(server_log, size_ec) : 0;
       if (g.model->server && server_error.empty() && !server.alive()) {
         server_error = "model server exited";
         ServerSpec spec{g.model->server->command, g.model->server->ready,
@@ -330,8 +342,10 @@ int run_showdown(const ShowdownOptions& o, std::string* err) {
         if (result.outcome == "infra_error" && g.model->server && !server.alive())
           result.error = "model server died during the run: " + result.error;
       }
-      if (g.model->server)
+      if (g.model->server) {
         keep_sealed_log(server_log, log_from, out / ".seal" / "server-logs" / (plan.label + ".log"));
+        log_from = fs::file_size(server_log, size_ec);
+      }
       if (result.outcome == "infra_error") {
         ++infra_errors;
         fs::create_directories(run_dir(ctx, plan.label), size_ec);
@@ -343,6 +357,8 @@ int run_showdown(const ShowdownOptions& o, std::string* err) {
       }
     }
     server.stop();
+    std::error_code rm;
+    fs::remove(server_log, rm);
   };
   int workers = std::max(1, std::min<int>(options.parallel, static_cast<int>(groups.size())));
   std::vector<std::thread> threads;
