@@ -180,6 +180,40 @@ TEST_F(ShowdownTest, ManagedServerLogsStaySealedUntilUnseal) {
   EXPECT_NE(read_file(out / "runs/run-1/server.log").find("loading tiny-complete"), std::string::npos);
 }
 
+TEST_F(ShowdownTest, ServerDyingMidRunIsRetriedByResume) {
+  json script = json::parse(read_file(fs::path(SHOWDOWN_SOURCE_DIR) /
+                                      "tests/fixtures/tiny/scripts/complete.json"));
+  for (auto& turn : script["turns"]) turn["delay_ms"] = 300;
+  write_file(dir / "slow.json", script.dump());
+  int port = free_port();
+  std::string url = "http://127.0.0.1:" + std::to_string(port);
+  std::string serve = kBinary + " serve-script --port " + std::to_string(port) + " --script " +
+                      (dir / "slow.json").string();
+  // The first start dies a second in; later starts live.
+  std::string flag = (dir / "started-once").string();
+  write_file(dir / "models.toml",
+             "[[model]]\nname = \"tiny-complete\"\nprovider = \"openai\"\nbase_url = \"" + url +
+                 "/v1\"\nmodel = \"tiny-complete\"\n[model.server]\ncommand = [\"sh\", \"-c\", "
+                 "\"if [ -e " + flag + " ]; then exec " + serve + "; else touch " + flag +
+                 "; exec timeout 1 " + serve + "; fi\"]\nready = \"" + url +
+                 "/health\"\nready_timeout_s = 20\n");
+  fs::path out = dir / "out";
+  std::string output;
+  EXPECT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
+                         (dir / "models.toml").string() + " --out " + out.string(),
+                     &output),
+            1)
+      << output;
+  json first = read_json(out / "results.json")["runs"][0];
+  EXPECT_EQ(first["outcome"], "infra_error") << first;
+  EXPECT_NE(first["error"].get<std::string>().find("server"), std::string::npos) << first;
+
+  ASSERT_EQ(showdown("run --resume " + out.string(), &output), 0) << output;
+  json second = read_json(out / "results.json")["runs"][0];
+  EXPECT_EQ(second["outcome"], "complete") << second;
+  EXPECT_EQ(second["tool_calls"], 6);
+}
+
 TEST_F(ShowdownTest, ResumeAfterKillGivesTheSameResults) {
   // A slow copy of the complete script, so the kill lands mid-run.
   json script = json::parse(read_file(fs::path(SHOWDOWN_SOURCE_DIR) /
