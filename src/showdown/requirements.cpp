@@ -128,6 +128,20 @@ bool builtin_met(const Requirement& req, const PushedBranch& pb, bool screenshot
   return false;
 }
 
+/// The task folder without installed packages or git data: what checks may read.
+void copy_task_files(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  for (const auto& entry : fs::directory_iterator(from, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name == "node_modules" || name == ".git") continue;
+    if (entry.is_directory(ec))
+      copy_task_files(entry.path(), to / name);
+    else
+      fs::copy(entry.path(), to / name, fs::copy_options::overwrite_existing, ec);
+  }
+}
+
 }  // namespace
 
 bool glob_match(const std::string& pattern, const std::string& path) {
@@ -197,11 +211,7 @@ bool check_shipped(const CheckPlan& plan, RunResult* run, std::string* err) {
     if (!run_setup(task, checkout, plan.work / "setup.log", 900, &setup_error))
       setup_error = "setup failed in the pushed checkout: " + setup_error;
     // The checks read the task's own files from a copy the checked code cannot change.
-    for (const auto& entry : fs::directory_iterator(task.dir, ec)) {
-      if (fs::equivalent(entry.path(), task.repo_dir, ec)) continue;
-      fs::copy(entry.path(), home / ".task" / entry.path().filename(),
-               fs::copy_options::recursive, ec);
-    }
+    copy_task_files(task.dir, home / ".task");
     SandboxSpec spec;
     spec.home = home;
     spec.tmp = plan.work / "tmp";
