@@ -270,6 +270,10 @@ bool check_shipped(const CheckPlan& plan, RunResult* run, std::string* err) {
     run->requirements.push_back(std::move(r));
   }
   if (sandbox) sandbox->shutdown();
+  // The checkout and its installed packages were only for checking; the setup
+  // log stays for a person to read.
+  fs::remove_all(home, ec);
+  fs::remove_all(plan.work / "tmp", ec);
   return true;
 }
 
