@@ -214,6 +214,24 @@ TEST_F(ShowdownTest, ServerDyingMidRunIsRetriedByResume) {
   EXPECT_EQ(second["tool_calls"], 6);
 }
 
+TEST_F(ShowdownTest, InteractiveNudgesAreRecordedAndCountedApart) {
+  write_file(dir / "models.toml", models_toml(server->base_url(), {"tiny-complete"}));
+  fs::path out = dir / "out";
+  std::string output;
+  ASSERT_EQ(run_shell("printf 'run-1: remember to push\\n' | " + kBinary +
+                          " run --interactive --task " + (dir / "task").string() + " --models " +
+                          (dir / "models.toml").string() + " --out " + out.string(),
+                      &output),
+            0)
+      << output;
+  std::string transcript = read_file(out / "runs/run-1/transcript.jsonl");
+  EXPECT_NE(transcript.find("\"content\":\"remember to push\""), std::string::npos);
+  EXPECT_NE(transcript.find("\"source\":\"interactive\""), std::string::npos);
+  json run = read_json(out / "results.json")["runs"][0];
+  EXPECT_EQ(run["interactive_nudges"], 1);
+  EXPECT_EQ(run["nudges"], 0);
+}
+
 TEST_F(ShowdownTest, ResumeAfterKillGivesTheSameResults) {
   // A slow copy of the complete script, so the kill lands mid-run.
   json script = json::parse(read_file(fs::path(SHOWDOWN_SOURCE_DIR) /

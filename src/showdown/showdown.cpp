@@ -229,13 +229,21 @@ int run_showdown(const ShowdownOptions& o, std::string* err) {
 
   LiveView view(&progress, isatty(STDERR_FILENO) && !getenv("NO_COLOR") && !getenv("CI"));
   ctx.on_record = [&view](const std::string& label, const Record& r) { view.on_record(label, r); };
+  // --interactive: a line "run-N: text" nudges that run before its next request;
+  // typed before the run starts, it waits for it.
   std::mutex protocols_mutex;
   std::map<std::string, ProtocolRules*> live_protocols;
+  std::map<std::string, std::vector<std::string>> typed_early;
   if (options.interactive) {
     ctx.on_protocol = [&](const std::string& label, ProtocolRules* p) {
       std::lock_guard<std::mutex> lock(protocols_mutex);
-      if (p) live_protocols[label] = p;
-      else live_protocols.erase(label);
+      if (!p) {
+        live_protocols.erase(label);
+        return;
+      }
+      live_protocols[label] = p;
+      for (const auto& text : typed_early[label]) p->push_interactive(text);
+      typed_early.erase(label);
     };
     view.note("interactive: type 'run-N: message' and Enter to nudge a run");
     std::thread([&] {
@@ -246,9 +254,11 @@ int run_showdown(const ShowdownOptions& o, std::string* err) {
         std::string label = line.substr(0, colon);
         std::string text = line.substr(colon + 1);
         text.erase(0, text.find_first_not_of(' '));
+        if (text.empty()) continue;
         std::lock_guard<std::mutex> lock(protocols_mutex);
         auto it = live_protocols.find(label);
-        if (it != live_protocols.end() && !text.empty()) it->second->push_interactive(text);
+        if (it != live_protocols.end()) it->second->push_interactive(text);
+        else typed_early[label].push_back(text);
       }
     }).detach();
   }
