@@ -179,6 +179,18 @@ TEST_F(SandboxTest, SetsTheProcessLimit) {
   EXPECT_EQ(run("ulimit -u").output, "321\n");
 }
 
+TEST_F(SandboxTest, StopsAForkBombAtTheProcessLimitEvenAsRoot) {
+  bool cgroups = fs::exists("/sys/fs/cgroup/pids/cgroup.procs") ||
+                 read_file("/sys/fs/cgroup/cgroup.subtree_control").find("pids") != std::string::npos;
+  if (!cgroups) GTEST_SKIP() << "no pids cgroup on this machine: only RLIMIT_NPROC applies";
+  spec_.max_processes = 40;
+  start();
+  CommandResult r = run("for i in $(seq 100); do sleep 5 & done; echo spawned", 3);
+  EXPECT_NE(r.output.find("Resource temporarily unavailable"), std::string::npos) << r.output;
+  // The sandbox still answers once the bomb is gone.
+  EXPECT_EQ(run("echo alive", 10).output, "alive\n");
+}
+
 TEST_F(SandboxTest, KillsACommandAtItsTimeLimit) {
   start();
   auto start_time = std::chrono::steady_clock::now();

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "sandbox/path_map.h"
+#include "sandbox/process_limit.h"
 
 extern char** environ;
 
@@ -138,6 +139,7 @@ class BwrapSandbox : public Sandbox {
   int stderr_fd_ = -1;
   pid_t bwrap_pid_ = -1;
   pid_t init_pid_ = -1;
+  ProcessLimit process_limit_;
   std::string pending_;  // bytes received after the last full line
 };
 
@@ -207,6 +209,11 @@ bool BwrapSandbox::start(std::string* err) {
     *err = "the sandbox started but its init process was not found under /proc";
     return false;
   }
+  // No command has run yet, so everything the sandbox will ever start descends
+  // from these two and lands in the cgroup. Without one, RLIMIT_NPROC (set by
+  // the init) is the only bound, and it does not bind root.
+  std::string limit_err;
+  process_limit_.apply(spec_.max_processes, {bwrap_pid_, init_pid_}, &limit_err);
   return true;
 }
 
@@ -324,6 +331,7 @@ void BwrapSandbox::shutdown() {
     close(stderr_fd_);
     stderr_fd_ = -1;
   }
+  process_limit_.release();
 }
 
 }  // namespace
