@@ -232,6 +232,29 @@ TEST_F(ShowdownTest, InteractiveNudgesAreRecordedAndCountedApart) {
   EXPECT_EQ(run["nudges"], 0);
 }
 
+TEST_F(ShowdownTest, RescuedTextToolCallsRunWhenTheModelAllowsIt) {
+  write_file(dir / "models.toml",
+             models_toml(server->base_url(), {"tiny-text"}) + "rescue_text_tool_calls = true\n");
+  fs::path out = dir / "out";
+  std::string output;
+  ASSERT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
+                         (dir / "models.toml").string() + " --out " + out.string(),
+                     &output),
+            0)
+      << output;
+  std::string transcript = read_file(out / "runs/run-1/transcript.jsonl");
+  EXPECT_NE(transcript.find("\"rescued\":true"), std::string::npos);
+  EXPECT_NE(transcript.find("rescued_tool_calls"), std::string::npos);
+  // The Mistral-format write_file really ran.
+  EXPECT_EQ(read_file(out / "runs/run-1/home/tiny/greeting.txt"), "hello");
+  json run = read_json(out / "results.json")["runs"][0];
+  EXPECT_EQ(run["tool_calls"], 2);
+  EXPECT_NE(run["outcome"], "total_failure");
+  bool flagged = false;
+  for (const auto& p : run["pathologies"]) flagged |= p["kind"] == "text_tool_calls";
+  EXPECT_TRUE(flagged) << "rescued or not, the calls were written as text";
+}
+
 TEST_F(ShowdownTest, ResumeAfterKillGivesTheSameResults) {
   // A slow copy of the complete script, so the kill lands mid-run.
   json script = json::parse(read_file(fs::path(SHOWDOWN_SOURCE_DIR) /
