@@ -44,20 +44,35 @@ void ProtocolRules::observe(const Record& record) {
     const std::string event = record.value("event", "");
     if (event == "nudge") ++nudges_;
     if (event == "stop") stopped_ = true;
+    if (event == "detector") announced_.insert(record["detail"].value("kind", ""));
   }
   if (type == "tool_call" && stopped_) ++calls_since_stop_;
-  for (auto& p : detectors_.feed(record)) {
-    if (std::find(config_.stop_on.begin(), config_.stop_on.end(), p.kind) != config_.stop_on.end())
-      fired_.push_back(std::move(p));
+  for (auto& p : detectors_.feed(record)) fired_.push_back(std::move(p));
+}
+
+bool ProtocolRules::announce(Intervention* next) {
+  bool doom = false;
+  for (const auto& p : fired_) {
+    if (!announced_.insert(p.kind).second) continue;
+    next->events.push_back({{"type", "event"},
+                            {"event", "detector"},
+                            {"detail", {{"kind", p.kind}, {"count", p.count},
+                                        {"first_message", p.first_message},
+                                        {"evidence", p.evidence}}}});
+    doom |= std::find(config_.stop_on.begin(), config_.stop_on.end(), p.kind) !=
+            config_.stop_on.end();
   }
+  fired_.clear();
+  return doom;
 }
 
 Intervention ProtocolRules::on_turn_end() {
   Intervention next;
   next.kind = Intervention::end;
   next.reason = stopped_ ? "stopped" : "end_turn";
+  bool doom = announce(&next);
   if (!config_.enabled || stopped_) return next;
-  if (!fired_.empty()) return after_step();
+  if (doom) return stop(std::move(next));
   if (!cheap_checks_) return next;
   CheckSummary summary = cheap_checks_();
   next.events.push_back({{"type", "event"},
@@ -72,6 +87,7 @@ Intervention ProtocolRules::on_turn_end() {
 
 Intervention ProtocolRules::after_step() {
   Intervention next;
+  bool doom = announce(&next);
   if (!config_.enabled) return next;
   if (stopped_) {
     if (calls_since_stop_ > config_.stop_grace_calls) {
@@ -80,15 +96,16 @@ Intervention ProtocolRules::after_step() {
     }
     return next;
   }
-  if (fired_.empty()) return next;
-  const Pathology& p = fired_.front();
-  next.events.push_back({{"type", "event"},
-                         {"event", "detector"},
-                         {"detail", {{"kind", p.kind}, {"evidence", p.evidence}}}});
+  return doom ? stop(std::move(next)) : next;
+}
+
+Intervention ProtocolRules::stop(Intervention next) {
   next.kind = Intervention::stop;
   next.message = config_.stop_message;
-  next.rule = p.kind;
-  fired_.clear();
+  for (const auto& e : next.events)
+    if (std::find(config_.stop_on.begin(), config_.stop_on.end(), e["detail"].value("kind", "")) !=
+        config_.stop_on.end())
+      next.rule = e["detail"].value("kind", "");
   return next;
 }
 

@@ -60,7 +60,14 @@ class ProtocolRules : public Protocol {
   ProtocolConfig config_;
   LiveDetectors detectors_;
   std::function<CheckSummary()> cheap_checks_;
-  std::vector<Pathology> fired_;  // not yet acted on
+  /// Records `detector` events for pathologies not announced yet; true when one
+  /// of them is a doom loop the protocol stops.
+  bool announce(Intervention* next);
+  /// `next` turned into the stop message, its rule the doom loop that fired.
+  Intervention stop(Intervention next);
+
+  std::vector<Pathology> fired_;  // not yet announced
+  std::set<std::string> announced_;
   int nudges_ = 0;
   bool stopped_ = false;
   int calls_since_stop_ = 0;
