@@ -48,6 +48,11 @@ class ShowdownTest : public ::testing::Test {
     server = std::make_unique<ScriptServerProcess>(
         kBinary, fs::path(SHOWDOWN_SOURCE_DIR) / "tests/fixtures/tiny/scripts");
   }
+  /// `run` on the copied tiny task with dir/models.toml, plus `flags`.
+  std::string run_args(const std::string& flags = "") const {
+    return "run " + (flags.empty() ? "" : flags + " ") + "--task " + (dir / "task").string() +
+           " --models " + (dir / "models.toml").string();
+  }
   int showdown(const std::string& args, std::string* output = nullptr) {
     return run_shell(kBinary + " " + args, output);
   }
@@ -61,8 +66,7 @@ TEST_F(ShowdownTest, ScoresEachScriptedModelByWhatReachedTheRemote) {
                          {"tiny-complete", "tiny-partial", "tiny-failed", "tiny-text"}));
   fs::path out = dir / "out";
   std::string output;
-  ASSERT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
-                         (dir / "models.toml").string() + " --out " + out.string() + " --seed 7",
+  ASSERT_EQ(showdown(run_args() + " --out " + out.string() + " --seed 7",
                      &output),
             0)
       << output;
@@ -115,8 +119,7 @@ TEST_F(ShowdownTest, UnsealRefusesATamperedSeal) {
   write_file(dir / "models.toml", models_toml(server->base_url(), {"tiny-complete", "tiny-text"}));
   fs::path out = dir / "out";
   std::string output;
-  ASSERT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
-                         (dir / "models.toml").string() + " --out " + out.string(),
+  ASSERT_EQ(showdown(run_args() + " --out " + out.string(),
                      &output),
             0)
       << output;
@@ -138,8 +141,7 @@ TEST_F(ShowdownTest, ManagedServerThatExitsAtStartIsAnInfrastructureError) {
                          "ready = \"http://127.0.0.1:9/health\"\nready_timeout_s = 5\n"));
   fs::path out = dir / "out";
   std::string output;
-  EXPECT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
-                         (dir / "models.toml").string() + " --out " + out.string(),
+  EXPECT_EQ(showdown(run_args() + " --out " + out.string(),
                      &output),
             1)
       << output;
@@ -166,8 +168,7 @@ TEST_F(ShowdownTest, ManagedServerLogsStaySealedUntilUnseal) {
                  "/health\"\nready_timeout_s = 20\n");
   fs::path out = dir / "out";
   std::string output;
-  ASSERT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
-                         (dir / "models.toml").string() + " --out " + out.string(),
+  ASSERT_EQ(showdown(run_args() + " --out " + out.string(),
                      &output),
             0)
       << output;
@@ -199,8 +200,7 @@ TEST_F(ShowdownTest, ServerDyingMidRunIsRetriedByResume) {
                  "/health\"\nready_timeout_s = 20\n");
   fs::path out = dir / "out";
   std::string output;
-  EXPECT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
-                         (dir / "models.toml").string() + " --out " + out.string(),
+  EXPECT_EQ(showdown(run_args() + " --out " + out.string(),
                      &output),
             1)
       << output;
@@ -218,9 +218,8 @@ TEST_F(ShowdownTest, InteractiveNudgesAreRecordedAndCountedApart) {
   write_file(dir / "models.toml", models_toml(server->base_url(), {"tiny-complete"}));
   fs::path out = dir / "out";
   std::string output;
-  ASSERT_EQ(run_shell("printf 'run-1: remember to push\\n' | " + kBinary +
-                          " run --interactive --task " + (dir / "task").string() + " --models " +
-                          (dir / "models.toml").string() + " --out " + out.string(),
+  ASSERT_EQ(run_shell("printf 'run-1: remember to push\\n' | " + kBinary + " " +
+                          run_args("--interactive") + " --out " + out.string(),
                       &output),
             0)
       << output;
@@ -237,8 +236,7 @@ TEST_F(ShowdownTest, RescuedTextToolCallsRunWhenTheModelAllowsIt) {
              models_toml(server->base_url(), {"tiny-text"}) + "rescue_text_tool_calls = true\n");
   fs::path out = dir / "out";
   std::string output;
-  ASSERT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
-                         (dir / "models.toml").string() + " --out " + out.string(),
+  ASSERT_EQ(showdown(run_args() + " --out " + out.string(),
                      &output),
             0)
       << output;
@@ -266,16 +264,15 @@ TEST_F(ShowdownTest, ResumeAfterKillGivesTheSameResults) {
   ScriptServerProcess slow(kBinary, dir / "scripts/slow.json");
   write_file(dir / "models.toml", models_toml(slow.base_url(), {"tiny-slow"}));
 
-  auto run_args = [&](const fs::path& out) {
-    return "run --task " + (dir / "task").string() + " --models " +
-           (dir / "models.toml").string() + " --out " + out.string() + " --seed 3";
+  auto args_for = [&](const fs::path& out) {
+    return run_args() + " --out " + out.string() + " --seed 3";
   };
   std::string output;
-  ASSERT_EQ(showdown(run_args(dir / "whole"), &output), 0) << output;
+  ASSERT_EQ(showdown(args_for(dir / "whole"), &output), 0) << output;
 
   pid_t pid = fork();
   if (pid == 0) {
-    std::string args = run_args(dir / "killed");
+    std::string args = args_for(dir / "killed");
     execl("/bin/sh", "sh", "-c", (kBinary + " " + args + " >/dev/null 2>&1").c_str(),
           static_cast<char*>(nullptr));
     _exit(127);
@@ -310,13 +307,12 @@ TEST_F(ShowdownTest, ParallelRunsGiveTheSameResultsAsSequential) {
   write_file(dir / "models.toml",
              models_toml(server->base_url(),
                          {"tiny-complete", "tiny-partial", "tiny-failed", "tiny-text"}));
-  auto run_args = [&](const fs::path& out, const std::string& extra) {
-    return "run --task " + (dir / "task").string() + " --models " +
-           (dir / "models.toml").string() + " --out " + out.string() + " --seed 11 " + extra;
+  auto args_for = [&](const fs::path& out, const std::string& extra) {
+    return run_args() + " --out " + out.string() + " --seed 11 " + extra;
   };
   std::string output;
-  ASSERT_EQ(showdown(run_args(dir / "one", ""), &output), 0) << output;
-  ASSERT_EQ(showdown(run_args(dir / "four", "--parallel 4"), &output), 0) << output;
+  ASSERT_EQ(showdown(args_for(dir / "one", ""), &output), 0) << output;
+  ASSERT_EQ(showdown(args_for(dir / "four", "--parallel 4"), &output), 0) << output;
   json a = read_json(dir / "one/results.json")["runs"];
   json b = read_json(dir / "four/results.json")["runs"];
   ASSERT_EQ(a.size(), 4u);
@@ -329,8 +325,7 @@ TEST_F(ShowdownTest, TrialsGiveRatesWithIntervalsPerModel) {
   write_file(dir / "models.toml", models_toml(server->base_url(), {"tiny-complete", "tiny-text"}));
   fs::path out = dir / "out";
   std::string output;
-  ASSERT_EQ(showdown("run --task " + (dir / "task").string() + " --models " +
-                         (dir / "models.toml").string() + " --out " + out.string() +
+  ASSERT_EQ(showdown(run_args() + " --out " + out.string() +
                          " --trials 3 --parallel 2",
                      &output),
             0)
@@ -358,8 +353,7 @@ TEST_F(ShowdownTest, ProbeFirstSkipsAModelThatCannotMakeToolCalls) {
   write_file(dir / "models.toml", models_toml(probes.base_url(), {"capable", "text-calls"}));
   fs::path out = dir / "out";
   std::string output;
-  ASSERT_EQ(showdown("run --probe-first --task " + (dir / "task").string() + " --models " +
-                         (dir / "models.toml").string() + " --out " + out.string(),
+  ASSERT_EQ(showdown(run_args("--probe-first") + " --out " + out.string(),
                      &output),
             0)
       << output;
