@@ -4,5 +4,5 @@
 # (--out DIR, --seed S, --parallel K).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh showdown
 exec build/showdown demo "$@"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what Showdown needs on Debian 12 (as root, or with sudo) and builds it.
+# Installs what Showdown needs on Debian 12 (as root, or with sudo) and builds it:
+# everything, or the targets named (scripts/setup.sh showdown).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,4 +28,4 @@ if [ ! -x tasks/tag-manager/mcp/node_modules/.bin/playwright-mcp ]; then
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-cmake --build build -j"$(nproc)"
+cmake --build build -j"$(nproc)" ${1:+--target "$@"}
