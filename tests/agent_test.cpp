@@ -139,8 +139,11 @@ TEST_P(AgentTest, RecordsEveryToolCallAndSumsScriptedUsageThroughFaults) {
   EXPECT_EQ(r.back()["type"], "run_end");
   // Message numbers run 1..N without gaps.
   int expected = 1;
-  for (const auto& rec : r)
-    if (rec.contains("message")) EXPECT_EQ(rec["message"], expected++);
+  for (const auto& rec : r) {
+    if (rec.contains("message")) {
+      EXPECT_EQ(rec["message"], expected++);
+    }
+  }
 }
 
 TEST_P(AgentTest, ResumeContinuesWithoutLosingOrRepeatingAStep) {
@@ -185,8 +188,11 @@ TEST_P(AgentTest, ResumeContinuesWithoutLosingOrRepeatingAStep) {
   EXPECT_EQ(count(r, "tool_call"), 50);
   EXPECT_EQ(count(r, "tool_result"), 50);
   std::set<int> indexes;
-  for (const auto& rec : r)
-    if (rec["type"] == "tool_call") EXPECT_TRUE(indexes.insert(rec["index"].get<int>()).second);
+  for (const auto& rec : r) {
+    if (rec["type"] == "tool_call") {
+      EXPECT_TRUE(indexes.insert(rec["index"].get<int>()).second);
+    }
+  }
   EXPECT_EQ(conversation_from(r).size(), 1u + 51u + 50u);
 }
 
