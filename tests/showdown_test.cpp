@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "showdown/server.h"
 #include "test_util.h"
 
 namespace showdown::test {
@@ -176,7 +177,7 @@ TEST_F(ShowdownTest, ManagedServerLogsStaySealedUntilUnseal) {
   EXPECT_NE(run_shell("grep -rl tiny-complete " + out.string(), &found), 0) << found;
   EXPECT_EQ(read_json(out / "results.json")["runs"][0]["outcome"], "complete");
   // The server was stopped after its runs.
-  EXPECT_NE(run_shell("curl -sf " + url + "/health"), 0);
+  EXPECT_EQ(http_get_status(url + "/health", 2), 0);
   ASSERT_EQ(showdown("unseal " + out.string(), &output), 0) << output;
   EXPECT_NE(read_file(out / "runs/run-1/server.log").find("loading tiny-complete"), std::string::npos);
 }
