@@ -148,23 +148,6 @@ bool glob_match(const std::string& pattern, const std::string& path) {
   return glob_at(pattern.c_str(), path.c_str());
 }
 
-bool find_screenshot(const fs::path& tree, const std::string& glob, std::string* found) {
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(tree, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_directory(ec) && it->path().filename() == "node_modules") {
-      it.disable_recursion_pending();
-      continue;
-    }
-    std::string rel = fs::relative(it->path(), tree, ec).string();
-    if (it->is_regular_file(ec) && glob_match(glob, rel) && is_png(it->path())) {
-      *found = rel;
-      return true;
-    }
-  }
-  return false;
-}
-
 CheckSummary cheap_check(const Task& task, const RunWorkspace& run) {
   CheckSummary summary;
   PushedBranch pb;

@@ -30,10 +30,6 @@ bool check_shipped(const CheckPlan& plan, RunResult* run, std::string* err);
 /// the pushed branch in the origin, without a checkout.
 CheckSummary cheap_check(const Task& task, const RunWorkspace& run);
 
-/// Whether any file matching the task's screenshot glob is a real PNG, in `tree`.
-bool find_screenshot(const std::filesystem::path& tree, const std::string& glob,
-                     std::string* found);
-
 /// `**/*.png`-style matching: `**/` matches any number of folders, `*` and `?`
 /// stay within one path component.
 bool glob_match(const std::string& pattern, const std::string& path);
