@@ -116,6 +116,25 @@ TEST_F(ShowdownTest, ScoresEachScriptedModelByWhatReachedTheRemote) {
   EXPECT_NE(report.find("tiny-complete"), std::string::npos);
 }
 
+TEST_F(ShowdownTest, CostComesFromThePriceWhereOneIsGiven) {
+  write_file(dir / "models.toml",
+             models_toml(server->base_url(), {"tiny-complete"}) +
+                 "[model.price]\ninput = 3.0\noutput = 15.0\n" +
+                 models_toml(server->base_url(), {"tiny-partial"}));
+  fs::path out = dir / "out";
+  std::string output;
+  ASSERT_EQ(showdown(run_args() + " --out " + out.string() + " --seed 1", &output), 0) << output;
+  ASSERT_EQ(showdown("unseal " + out.string(), &output), 0) << output;
+  json results = read_json(out / "results.json");
+  for (const auto& run : results["runs"]) {
+    if (run["model"] == "tiny-complete")
+      EXPECT_DOUBLE_EQ(run["cost_usd"].get<double>(), (8400 * 3.0 + 147 * 15.0) / 1e6);
+    else
+      EXPECT_TRUE(run["cost_usd"].is_null());
+  }
+  EXPECT_NE(read_file(out / "report.md").find("| Cost |"), std::string::npos);
+}
+
 TEST_F(ShowdownTest, UnsealRefusesATamperedSeal) {
   write_file(dir / "models.toml", models_toml(server->base_url(), {"tiny-complete", "tiny-text"}));
   fs::path out = dir / "out";

@@ -59,9 +59,10 @@ Table metrics_table(const ShowdownResult& result) {
     for (const auto& run : result.runs) r.push_back(cell(run));
     t.rows.push_back(std::move(r));
   };
-  bool any_speed = false, any_interactive = false, any_retries = false;
+  bool any_speed = false, any_cost = false, any_interactive = false, any_retries = false;
   for (const auto& run : result.runs) {
     any_speed |= run.tokens_per_second.has_value();
+    any_cost |= run.cost_usd.has_value();
     any_interactive |= run.interactive_nudges > 0;
     any_retries |= run.retries > 0;
   }
@@ -88,6 +89,11 @@ Table metrics_table(const ShowdownResult& result) {
   if (any_speed) {
     row("Tokens/s", [](const RunResult& r) {
       return r.tokens_per_second ? fixed(*r.tokens_per_second, 1) : std::string("—");
+    });
+  }
+  if (any_cost) {
+    row("Cost", [](const RunResult& r) {
+      return r.cost_usd ? "$" + fixed(*r.cost_usd, 4) : std::string("—");
     });
   }
   if (any_retries) row("Retries", [](const RunResult& r) { return std::to_string(r.retries); });

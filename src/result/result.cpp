@@ -35,6 +35,7 @@ json to_json(const RunResult& run) {
       {"total_tokens", run.total_tokens},
       {"wall_seconds", run.wall_seconds},
       {"tokens_per_second", run.tokens_per_second ? json(*run.tokens_per_second) : json(nullptr)},
+      {"cost_usd", run.cost_usd ? json(*run.cost_usd) : json(nullptr)},
       {"commits", run.commits},
       {"pushed", run.pushed},
       {"pushed_build_passed", run.pushed_build_passed},
@@ -204,6 +205,7 @@ bool read_run(const json& j, const std::string& path, RunResult* run, std::strin
   f.read("total_tokens", &run->total_tokens);
   f.read("wall_seconds", &run->wall_seconds);
   f.read("tokens_per_second", &run->tokens_per_second);
+  f.read("cost_usd", &run->cost_usd);
   f.read("commits", &run->commits);
   f.read("pushed", &run->pushed);
   f.read("pushed_build_passed", &run->pushed_build_passed);

@@ -40,6 +40,7 @@ struct RunResult {
   int64_t total_tokens = 0;
   double wall_seconds = 0;
   std::optional<double> tokens_per_second;  // generation speed, when the server reports timings
+  std::optional<double> cost_usd;           // from models.toml's price, when one is given
   int commits = 0;
   bool pushed = false;
   bool pushed_build_passed = false;  // the build command passed in a checkout of the pushed branch

@@ -219,6 +219,9 @@ RunResult evaluate_run(const ShowdownContext& ctx, const RunPlan& plan) {
   result.scripted = plan.model->scripted;
   apply_transcript_metrics(records, ctx.task.build, &result);
   result.pathologies = detect_all(records, ctx.detectors);
+  if (plan.model->price)
+    result.cost_usd = (result.prompt_tokens * plan.model->price->input +
+                       result.completion_tokens * plan.model->price->output) / 1e6;
 
   CheckPlan check;
   check.task = &ctx.task;
