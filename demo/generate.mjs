@@ -2,8 +2,8 @@
 // Writes the demo's six scripts (demo/*.json): scripted stand-ins that re-enact
 // the six runs of Model Showdown Round 7 on tasks/tag-manager. They only say what
 // to do; the real build, git and checks decide what comes of it. The code they
-// write is read from the task's solution/ and solution-mistakes/ (or derived from
-// it by one edit, checked below), so regenerate after changing those:
+// write is read from the task's solution/, or derived from it by one edit (the
+// study's mistakes: solution-mistakes/mistakes.json), so regenerate after changing those:
 //
 //   node demo/generate.mjs
 //
@@ -27,8 +27,6 @@ const solution = {
   [PAGE]: source("solution", PAGE),
   [NAV]: source("solution", NAV),
 };
-const wrongImportRoute = source("solution-mistakes", "wrong-import", ROUTE);
-const reversedStringifyTags = source("solution-mistakes", "reversed-stringify", TAGS);
 
 /** `text` with `from` replaced by `to`; `from` must occur exactly once. */
 function edit(text, from, to) {
@@ -36,6 +34,13 @@ function edit(text, from, to) {
   if (at < 0 || text.indexOf(from, at + 1) >= 0) throw new Error(`edit anchor not unique: ${from}`);
   return text.slice(0, at) + to + text.slice(at + from.length);
 }
+
+// The study's two mistakes, each one edit of a solution file (solution-mistakes/mistakes.json).
+const mistakes = Object.fromEntries(
+  JSON.parse(source("solution-mistakes", "mistakes.json")).map((m) => [
+    m.name, edit(solution[m.file], m.find, m.replace)]));
+const wrongImportRoute = mistakes["wrong-import"];
+const reversedStringifyTags = mistakes["reversed-stringify"];
 
 // The study's Gemma: six more variations of the reversed matter.stringify call,
 // each still passing the data first (every one fails with TS2345).

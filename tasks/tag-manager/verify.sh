@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves the task works end to end: on a fresh copy of repo/ (npm ci), the base
 # builds and fails every behaviour check; with solution/ applied it builds and
-# passes them all; each of solution-mistakes/ breaks the build with its error.
+# passes them all; each edit in solution-mistakes/mistakes.json breaks the build with its error.
 # Usage: tasks/tag-manager/verify.sh   (needs node 20 and npm; network or a warm npm cache)
 set -u
 TASK="$(cd "$(dirname "$0")" && pwd)"
@@ -39,11 +39,17 @@ cp -r "$TASK/solution/src" "$WORK/repo/"
 echo "  npm run build: $(tail -1 "$WORK/build.log")"
 run_checks pass
 
-for mistake in "$TASK"/solution-mistakes/*/; do
-  name="$(basename "$mistake")"
+for name in $(node -e 'for (const m of require(process.argv[1])) console.log(m.name)' \
+                 "$TASK/solution-mistakes/mistakes.json"); do
   echo "== mistake $name"
   checkout
-  cp -r "$TASK/solution/src" "$WORK/repo/" && cp -r "$mistake/src" "$WORK/repo/"
+  cp -r "$TASK/solution/src" "$WORK/repo/"
+  node -e '
+    const fs = require("fs");
+    const m = require(process.argv[1]).find((x) => x.name === process.argv[2]);
+    const file = process.argv[3] + "/" + m.file;
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(m.find, m.replace));
+  ' "$TASK/solution-mistakes/mistakes.json" "$name" "$WORK/repo"
   if (cd "$WORK/repo" && npm run build >"$WORK/build.log" 2>&1); then fail "$name should break the build"; fi
   grep -E "error TS[0-9]+" "$WORK/build.log" | sed 's/^/  /'
 done
