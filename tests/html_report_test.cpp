@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "report/reporter.h"
+#include "study_runs.h"
 #include "test_util.h"
 
 namespace showdown {
@@ -129,28 +130,6 @@ class TranscriptBuilder {
   double time_ = 0;
 };
 
-RunResult study_run(const std::string& label, const std::string& model, int tool_calls,
-                    int64_t tokens, int commits, BuildStats build, int nudges, int stops,
-                    const std::string& outcome) {
-  RunResult r;
-  r.run = label;
-  r.model = model;
-  r.tool_calls = tool_calls;
-  r.total_tokens = tokens;
-  r.prompt_tokens = tokens * 9 / 10;
-  r.completion_tokens = tokens - r.prompt_tokens;
-  r.commits = commits;
-  r.pushed = commits > 0;
-  r.build = build;
-  r.nudges = nudges;
-  r.stops = stops;
-  r.screenshot = outcome == "complete";
-  r.outcome = outcome;
-  r.end_reason = outcome == "complete" || outcome == "partial" ? "end_turn" : "stopped";
-  r.wall_seconds = 600;
-  return r;
-}
-
 struct Study {
   ShowdownResult result;
   Transcripts transcripts;
@@ -160,19 +139,8 @@ struct Study {
 // rows say: clean work, failing builds, nudges, stops, text tool calls.
 Study study(bool unsealed) {
   Study s;
-  s.result.showdown.task = "tag-manager";
-  s.result.showdown.base_sha = "5d1c0ffee";
-  s.result.showdown.models = 6;
+  s.result = test::study(unsealed);
   s.result.showdown.build_command = kBuild;
-  s.result.showdown.sealed = !unsealed;
-  s.result.runs = {
-      study_run("run-10", "Sonnet 4", 88, 19237, 4, {1, true, 1}, 0, 0, "complete"),
-      study_run("run-11", "Qwen3-Coder", 60, 2059519, 1, {3, true, 3}, 0, 0, "partial"),
-      study_run("run-12", "Qwen 3.6", 76, 3890791, 0, {2, true, 2}, 3, 0, "failed"),
-      study_run("run-13", "Gemma 4 12B", 34, 1170967, 0, {7, false, 0}, 2, 1, "failed"),
-      study_run("run-14", "Hermes 4 14B", 40, 1138614, 0, {13, false, 0}, 0, 1, "failed"),
-      study_run("run-15", "Devstral 24B", 0, 14447, 0, {0, false, 0}, 1, 0, "total_failure"),
-  };
 
   {
     TranscriptBuilder t("run-10");
@@ -243,8 +211,6 @@ Study study(bool unsealed) {
     s.transcripts["run-15"] = t.end("end_turn");
   }
   for (auto& run : s.result.runs) run.messages = static_cast<int>(s.transcripts[run.run].size());
-  if (!unsealed)
-    for (auto& run : s.result.runs) run.model.reset();
   return s;
 }
 
