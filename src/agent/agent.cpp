@@ -11,7 +11,8 @@ Agent::Agent(AgentConfig config, Provider* provider, Toolbox* tools, Protocol* p
       provider_(provider),
       tools_(tools),
       protocol_(protocol),
-      transcript_(transcript) {}
+      transcript_(transcript),
+      specs_(tools->specs()) {}
 
 void Agent::record(Record r) {
   transcript_->append(r);
@@ -46,7 +47,7 @@ AgentExit Agent::run() {
   start["type"] = "run_start";
   start["system"] = config_.system;
   auto tools = nlohmann::json::array();
-  for (const auto& spec : tools_->specs()) tools.push_back(to_json(spec));
+  for (const auto& spec : specs_) tools.push_back(to_json(spec));
   start["tools"] = std::move(tools);
   start["limits"] = {{"tool_calls", config_.limits.tool_calls},
                      {"tokens", config_.limits.tokens},
@@ -163,16 +164,19 @@ AgentExit Agent::loop() {
     }
 
     ++step_;
+    record({{"type", "request"}, {"step", step_}, {"messages", messages_.size()}});
+    // The conversation and the tool schemas are lent to the request, not
+    // copied: by the end of a long run the conversation holds megabytes.
     Request request;
     request.system = config_.system;
-    request.messages = messages_;
-    request.tools = tools_->specs();
+    request.messages = std::move(messages_);
+    request.tools = std::move(specs_);
     request.max_output_tokens = config_.max_output_tokens;
-    record({{"type", "request"}, {"step", step_}, {"messages", messages_.size()}});
-
     Response response;
     ProviderFailure failure;
     bool answered = provider_->complete(request, &response, &failure);
+    messages_ = std::move(request.messages);
+    specs_ = std::move(request.tools);
     for (const auto& notice : answered ? response.retries : failure.retries)
       record({{"type", "event"},
               {"event", "retry"},

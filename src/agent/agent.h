@@ -69,6 +69,7 @@ class Agent {
   Protocol* protocol_;
   TranscriptWriter* transcript_;
   std::vector<Message> messages_;
+  std::vector<ToolSpec> specs_;  // the toolbox's, fixed for the run
   int step_ = 0;
   int tool_calls_ = 0;
   int64_t tokens_ = 0;
